@@ -1,0 +1,40 @@
+namespace GeminiServerless.Core.Pipelines;
+
+/// <summary>The pipelines that ship with the app.</summary>
+public static class BuiltInPipelines
+{
+    public const string TranscribeSummarize = "transcribe-summarize";
+
+    /// <summary>Transcribe an audio file with a Batch job, then summarize the transcript with a second one.</summary>
+    public static PipelineDefinition TranscribeSummarizeDefinition(string model = "gemini-2.5-flash") => new(
+        TranscribeSummarize,
+        "Transcribe an audio file, then summarize the transcript.",
+        [
+            new PipelineInputDefinition("audio", InputKind.Media, Required: true),
+            new PipelineInputDefinition("language", InputKind.Text, Required: false, Default: "the language spoken in the recording", MaxLength: 64),
+            new PipelineInputDefinition("focus", InputKind.Text, Required: false, Default: "the main points, decisions and action items", MaxLength: 500),
+        ],
+        [
+            new StageDefinition(
+                "transcribe",
+                JobKind.Batch,
+                model,
+                [
+                    PartTemplate.FromMedia("{{input.audio}}"),
+                    PartTemplate.FromText("Generate a complete, verbatim transcript of the speech in {{input.language}}. Label speakers as Speaker 1, Speaker 2, and so on. Output only the transcript."),
+                ],
+                SystemInstruction: "You are a careful transcriber. Never summarize or omit speech.",
+                new GenerationSettings(Temperature: 0, MaxOutputTokens: 65536),
+                new StageLimits(ReconcileInterval: TimeSpan.FromMinutes(15), Deadline: TimeSpan.FromHours(50))),
+            new StageDefinition(
+                "summarize",
+                JobKind.Batch,
+                model,
+                [
+                    PartTemplate.FromText("Summarize the transcript below. Focus on {{input.focus}}. Use short paragraphs and a bullet list of action items.\n\nTranscript:\n{{stages.transcribe.text}}"),
+                ],
+                SystemInstruction: "You write faithful, concise summaries. Do not invent facts.",
+                new GenerationSettings(Temperature: 0.2, MaxOutputTokens: 8192),
+                new StageLimits(ReconcileInterval: TimeSpan.FromMinutes(15), Deadline: TimeSpan.FromHours(50))),
+        ]);
+}
