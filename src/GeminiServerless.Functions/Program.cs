@@ -1,6 +1,4 @@
-using Microsoft.Azure.Functions.Worker.Builder;
+using GeminiServerless.Functions;
 using Microsoft.Extensions.Hosting;
 
-var builder = FunctionsApplication.CreateBuilder(args);
-builder.ConfigureFunctionsWebApplication();
-builder.Build().Run();
+AppHost.CreateBuilder(args).Build().Run();
