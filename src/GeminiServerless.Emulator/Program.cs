@@ -1,2 +1,4 @@
-var app = WebApplication.CreateBuilder(args).Build();
-app.Run();
+using GeminiServerless.Emulator;
+
+await using var app = EmulatorHost.Create(args);
+await app.RunAsync();
