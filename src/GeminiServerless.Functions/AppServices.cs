@@ -39,9 +39,13 @@ public static class AppServices
             .Validate(o => o.ReconcileInterval is null || o.ReconcileInterval > TimeSpan.Zero, "Pipelines:ReconcileInterval must be positive.")
             .Validate(o => o.StageDeadline is null || o.StageDeadline > TimeSpan.Zero, "Pipelines:StageDeadline must be positive.")
             .ValidateOnStart();
+        services.AddOptions<StorageOptions>()
+            .Validate(o => o.LedgerRetention >= TimeSpan.FromHours(25), "Storage:LedgerRetention must be longer than Gemini's 24 h retry window.")
+            .ValidateOnStart();
         services.AddSingleton(sp => new StorageClients(configuration, sp.GetRequiredService<IOptions<StorageOptions>>().Value.ConnectionName));
         services.AddSingleton<IPipelineStorage, BlobPipelineStorage>();
-        services.AddSingleton<IJobLedger, TableJobLedger>();
+        services.AddSingleton<TableJobLedger>();
+        services.AddSingleton<IJobLedger>(sp => sp.GetRequiredService<TableJobLedger>());
         services.AddSingleton<WebhookDeliveryLedger>();
         services.AddSingleton<MessageQueues>();
         services.AddHttpClient(BlobPipelineStorage.MediaHttpClient, c => c.Timeout = TimeSpan.FromMinutes(30));

@@ -20,6 +20,12 @@ public sealed class StorageOptions
 
     public string JobLedgerTable { get; set; } = "jobledger";
 
+    /// <summary>
+    /// How long ledger rows are kept. Gemini retries a delivery for 24 h, so the webhook ledger must remember
+    /// deliveries at least that long; job-ledger rows are only needed while their stage runs.
+    /// </summary>
+    public TimeSpan LedgerRetention { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>Allow media inputs given as https URLs (fetched by the submit activity).</summary>
     public bool AllowMediaUrls { get; set; } = true;
 }

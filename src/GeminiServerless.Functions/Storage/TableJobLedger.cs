@@ -11,9 +11,11 @@ public sealed class TableJobLedger : IJobLedger
     private const string Partition = "jobs";
     private readonly TableClient _table;
     private readonly OnceAsync _ensure;
+    private readonly TimeProvider _time;
 
-    public TableJobLedger(StorageClients clients, IOptions<StorageOptions> options)
+    public TableJobLedger(StorageClients clients, IOptions<StorageOptions> options, TimeProvider time)
     {
+        _time = time;
         ArgumentNullException.ThrowIfNull(clients);
         ArgumentNullException.ThrowIfNull(options);
         _table = clients.Tables.GetTableClient(options.Value.JobLedgerTable);
@@ -44,6 +46,7 @@ public sealed class TableJobLedger : IJobLedger
         {
             ["InstanceId"] = instanceId,
             ["Attempts"] = (current?.Attempts ?? 0) + 1,
+            [LedgerPurge.RecordedAt] = _time.GetUtcNow(),
         };
         await _table.UpsertEntityAsync(entity, TableUpdateMode.Merge, cancellationToken);
     }
@@ -57,7 +60,15 @@ public sealed class TableJobLedger : IJobLedger
             ["InstanceId"] = instanceId,
             ["JobName"] = job.Name,
             ["JobKind"] = job.Kind.ToString(),
+            [LedgerPurge.RecordedAt] = _time.GetUtcNow(),
         };
         await _table.UpsertEntityAsync(entity, TableUpdateMode.Merge, cancellationToken);
+    }
+
+    /// <summary>Deletes rows recorded before <paramref name="cutoff"/>; returns how many.</summary>
+    public async Task<int> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        await _ensure.EnsureAsync(cancellationToken);
+        return await LedgerPurge.DeleteOlderThanAsync(_table, cutoff, cancellationToken);
     }
 }

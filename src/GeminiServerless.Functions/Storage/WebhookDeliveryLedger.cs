@@ -8,9 +8,11 @@ public sealed class WebhookDeliveryLedger
 {
     private readonly TableClient _table;
     private readonly OnceAsync _ensure;
+    private readonly TimeProvider _time;
 
-    public WebhookDeliveryLedger(StorageClients clients, IOptions<StorageOptions> options)
+    public WebhookDeliveryLedger(StorageClients clients, IOptions<StorageOptions> options, TimeProvider time)
     {
+        _time = time;
         ArgumentNullException.ThrowIfNull(clients);
         ArgumentNullException.ThrowIfNull(options);
         _table = clients.Tables.GetTableClient(options.Value.WebhookLedgerTable);
@@ -33,7 +35,15 @@ public sealed class WebhookDeliveryLedger
             ["InstanceId"] = instanceId,
             ["DeliveryId"] = deliveryId,
             ["EventType"] = eventType,
+            [LedgerPurge.RecordedAt] = _time.GetUtcNow(),
         };
         await _table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    /// <summary>Deletes rows recorded before <paramref name="cutoff"/>; returns how many.</summary>
+    public async Task<int> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        await _ensure.EnsureAsync(cancellationToken);
+        return await LedgerPurge.DeleteOlderThanAsync(_table, cutoff, cancellationToken);
     }
 }

@@ -26,7 +26,7 @@ public sealed class FunctionsMetadataTests
 
         Assert.Equal(
             ["CancelGeminiJob", "CancelPipeline", "GeminiJobOrchestrator", "GeminiWebhook", "GetGeminiJob", "GetPipelineStatus",
-             "PipelineOrchestrator", "PublishPipelineCompleted", "StartPipeline", "StoreStageOutput", "SubmitGeminiJob"],
+             "PipelineOrchestrator", "PublishPipelineCompleted", "PurgeLedgers", "StartPipeline", "StoreStageOutput", "SubmitGeminiJob"],
             names);
     }
 
@@ -53,6 +53,7 @@ public sealed class FunctionsMetadataTests
     [InlineData("StoreStageOutput", "activityTrigger")]
     [InlineData("CancelGeminiJob", "activityTrigger")]
     [InlineData("PublishPipelineCompleted", "activityTrigger")]
+    [InlineData("PurgeLedgers", "timerTrigger")]
     public void Durable_function_has_its_trigger(string function, string trigger)
     {
         Assert.Equal(trigger, Trigger(function).GetProperty("type").GetString());
