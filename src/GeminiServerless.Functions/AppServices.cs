@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using GeminiServerless.Core.Gemini;
 using GeminiServerless.Core.Pipelines;
 using GeminiServerless.Core.Webhooks;
+using GeminiServerless.Functions.Activities;
 using GeminiServerless.Functions.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -49,6 +50,11 @@ public static class AppServices
         services.AddSingleton<WebhookDeliveryLedger>();
         services.AddSingleton<MessageQueues>();
         services.AddHttpClient(BlobPipelineStorage.MediaHttpClient, c => c.Timeout = TimeSpan.FromMinutes(30));
+        services.AddOptions<CallbackOptions>()
+            .Bind(configuration.GetSection(CallbackOptions.SectionName))
+            .Validate(o => string.IsNullOrEmpty(o.SigningSecret) || IsValidSecret(o.SigningSecret), "Callbacks:SigningSecret must be 'whsec_' + base64 of at least 16 bytes.")
+            .ValidateOnStart();
+        services.AddHttpClient(CallbackOptions.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(30));
 
         services.AddSingleton(sp => new PipelineCatalog(BuildDefinitions(sp.GetRequiredService<IOptions<PipelineOptions>>().Value)));
         services.AddTransient<IGeminiJobRunner, BatchJobRunner>();
@@ -56,6 +62,19 @@ public static class AppServices
 
         services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o => o.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
         return services;
+    }
+
+    private static bool IsValidSecret(string secret)
+    {
+        try
+        {
+            StandardWebhookVerifier.Sign(secret, "check", 0, []);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static IEnumerable<PipelineDefinition> BuildDefinitions(PipelineOptions options)

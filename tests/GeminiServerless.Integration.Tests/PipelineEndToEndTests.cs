@@ -149,3 +149,44 @@ public sealed class PipelineEndToEndTests(AzuriteFixture azurite, ITestOutputHel
         Assert.Contains(await EmulatorRecords.RequestsAsync(harness), r => r.Method == "POST" && r.Path.EndsWith(":cancel", StringComparison.Ordinal));
     }
 }
+
+[Collection(IntegrationGroup.Name)]
+public sealed class PipelineCallbackTests(AzuriteFixture azurite, ITestOutputHelper output)
+{
+    private static readonly string Secret = "whsec_" + Convert.ToBase64String(Encoding.ASCII.GetBytes("callback-secret-0123456789abcdef"));
+
+    [Fact]
+    public async Task Finished_pipeline_posts_a_signed_result_to_the_callback_url()
+    {
+        await using var harness = await PipelineHarness.StartAsync(azurite, output, settings: new Dictionary<string, string?>
+        {
+            ["Callbacks:SigningSecret"] = Secret,
+            ["Callbacks:AllowHttp"] = "true",
+        });
+        await harness.UploadInputAsync("callback.mp3", [9, 8, 7, 6]);
+
+        var id = await harness.StartPipelineAsync(new
+        {
+            pipeline = "transcribe-summarize",
+            input = new { audio = "callback.mp3" },
+            callbackUrl = harness.BaseUrl.TrimEnd('/') + "/test-callback",
+        });
+        await harness.WaitForEndAsync(id);
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (harness.Callbacks.IsEmpty && DateTime.UtcNow < until)
+        {
+            await Task.Delay(100);
+        }
+
+        var (headers, body) = Assert.Single(harness.Callbacks);
+        var verifier = new GeminiServerless.Core.Webhooks.StandardWebhookVerifier(
+            Microsoft.Extensions.Options.Options.Create(new GeminiServerless.Core.Webhooks.WebhookOptions { SigningSecrets = Secret }), TimeProvider.System);
+        var verdict = verifier.Verify(new GeminiServerless.Core.Webhooks.WebhookRequest(
+            body, headers["webhook-id"], headers["webhook-timestamp"], headers["webhook-signature"], "unused"));
+        Assert.True(verdict.IsValid, verdict.Failure);
+        Assert.Equal("pipeline_" + id, headers["webhook-id"].ToString());
+        var result = System.Text.Json.JsonDocument.Parse(body).RootElement;
+        Assert.Equal(id, result.GetProperty("pipelineId").GetString());
+        Assert.Equal("Succeeded", result.GetProperty("state").GetString());
+    }
+}

@@ -31,6 +31,8 @@ public sealed class StartPipelineTests(AzuriteFixture azurite, ITestOutputHelper
         { """{"pipeline":"transcribe-summarize","input":{"audio":"missing-blob.mp3"}}""", "input.audio" },
         { """{"pipeline":"transcribe-summarize","input":{"audio":"a.mp3","color":"red"}}""", "input.color" },
         { """{"pipeline":"transcribe-summarize","input":{"audio":"a.mp3"},"idempotencyKey":""}""", "idempotencyKey" },
+        { """{"pipeline":"transcribe-summarize","input":{"audio":"a.mp3"},"callbackUrl":"https://caller.example/done"}""", "callbackUrl" },
+        { """{"pipeline":"transcribe-summarize","input":{"audio":"a.mp3"},"callbackUrl":7}""", "callbackUrl" },
     };
 
     [Theory]

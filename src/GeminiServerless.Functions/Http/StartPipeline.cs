@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using GeminiServerless.Core.Pipelines;
+using GeminiServerless.Functions.Activities;
 using GeminiServerless.Functions.Orchestrations;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -8,11 +9,12 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace GeminiServerless.Functions.Http;
 
 /// <summary><c>POST /api/pipelines</c>: validates the request and starts a pipeline (at most once per idempotency key).</summary>
-public sealed class StartPipeline(PipelineCatalog catalog, IPipelineStorage storage, ILogger<StartPipeline> logger)
+public sealed class StartPipeline(PipelineCatalog catalog, IPipelineStorage storage, IOptions<CallbackOptions> callbacks, ILogger<StartPipeline> logger)
 {
     public const int MaxBodyBytes = 64 * 1024;
 
@@ -36,6 +38,12 @@ public sealed class StartPipeline(PipelineCatalog catalog, IPipelineStorage stor
             return Invalid(errors);
         }
 
+        if (request.CallbackUrl is { } callbackUrl && SendPipelineCallback.Validate(callbackUrl, callbacks.Value) is { } callbackError)
+        {
+            errors["callbackUrl"] = callbackError;
+            return Invalid(errors);
+        }
+
         foreach (var spec in request.Definition.Inputs.Where(i => i.Kind == InputKind.Media))
         {
             if (request.Input.TryGetValue(spec.Name, out var value) && !await storage.MediaExistsAsync(value, cancellationToken))
@@ -54,7 +62,8 @@ public sealed class StartPipeline(PipelineCatalog catalog, IPipelineStorage stor
             instanceId,
             request.Definition.Name,
             request.Definition.Stages.Select(s => new StagePlan(s.Name, s.Kind, s.Limits.ReconcileInterval, s.Limits.Deadline)).ToList(),
-            request.Input);
+            request.Input,
+            request.CallbackUrl);
 
         var existing = request.IdempotencyKey is null ? null : await client.GetInstanceAsync(instanceId, cancellationToken);
         if (existing is null)

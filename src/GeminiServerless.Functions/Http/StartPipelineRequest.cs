@@ -5,7 +5,7 @@ using GeminiServerless.Core.Pipelines;
 namespace GeminiServerless.Functions.Http;
 
 /// <summary>A validated <c>POST /api/pipelines</c> body.</summary>
-public sealed record StartPipelineRequest(PipelineDefinition Definition, IReadOnlyDictionary<string, string> Input, string? IdempotencyKey);
+public sealed record StartPipelineRequest(PipelineDefinition Definition, IReadOnlyDictionary<string, string> Input, string? IdempotencyKey, string? CallbackUrl = null);
 
 /// <summary>Parses and validates the start request against the pipeline's input definitions.</summary>
 public static partial class StartPipelineRequestParser
@@ -61,6 +61,16 @@ public static partial class StartPipelineRequestParser
                 if (string.IsNullOrWhiteSpace(key) || key.Length > MaxIdempotencyKeyLength)
                 {
                     errors["idempotencyKey"] = $"Must be a non-empty string of at most {MaxIdempotencyKeyLength} characters.";
+                }
+            }
+
+            string? callbackUrl = null;
+            if (root.TryGetProperty("callbackUrl", out var callbackElement) && callbackElement.ValueKind != JsonValueKind.Null)
+            {
+                callbackUrl = callbackElement.ValueKind == JsonValueKind.String ? callbackElement.GetString() : null;
+                if (string.IsNullOrWhiteSpace(callbackUrl))
+                {
+                    errors["callbackUrl"] = "Must be a URL string.";
                 }
             }
 
@@ -126,7 +136,7 @@ public static partial class StartPipelineRequestParser
                 input[spec.Name] = value;
             }
 
-            return errors.Count > 0 ? (null, errors) : (new StartPipelineRequest(definition, input, key), errors);
+            return errors.Count > 0 ? (null, errors) : (new StartPipelineRequest(definition, input, key, callbackUrl), errors);
         }
     }
 

@@ -31,7 +31,11 @@ public sealed record PipelineInput(
     string PipelineId,
     string Pipeline,
     IReadOnlyList<StagePlan> Stages,
-    IReadOnlyDictionary<string, string> Input);
+    IReadOnlyDictionary<string, string> Input,
+    string? CallbackUrl = null);
+
+/// <summary>Input of the <c>SendPipelineCallback</c> activity.</summary>
+public sealed record CallbackInput(string Url, PipelineResult Result);
 
 /// <summary>Input of one <see cref="GeminiJobOrchestrator"/> instance.</summary>
 public sealed record StageRunInput(

@@ -85,6 +85,19 @@ public static class PipelineOrchestrator
         var outcome = new PipelineResult(input.PipelineId, input.Pipeline, state, stages, error);
         context.SetCustomStatus(new PipelineProgress(input.Pipeline, state, null, stages, error));
         await context.CallActivityAsync(nameof(Activities.PublishPipelineCompleted), outcome, ActivityRetry.Options);
+        if (input.CallbackUrl is { } callbackUrl)
+        {
+            try
+            {
+                await context.CallActivityAsync(nameof(Activities.SendPipelineCallback), new CallbackInput(callbackUrl, outcome), ActivityRetry.Options);
+            }
+            catch (TaskFailedException ex)
+            {
+                // The pipeline's result stands; the caller can still read it from the status endpoint or the queue.
+                logger.LogWarning("Pipeline {PipelineId}: the callback to the caller failed: {Error}", input.PipelineId, ex.FailureDetails.ErrorMessage);
+            }
+        }
+
         logger.LogInformation("Pipeline {PipelineId} ended {State}.", input.PipelineId, state);
         return outcome;
     }

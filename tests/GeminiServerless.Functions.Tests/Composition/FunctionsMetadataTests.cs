@@ -26,7 +26,7 @@ public sealed class FunctionsMetadataTests
 
         Assert.Equal(
             ["CancelGeminiJob", "CancelPipeline", "GeminiJobOrchestrator", "GeminiWebhook", "GetGeminiJob", "GetPipelineStatus",
-             "PipelineOrchestrator", "PublishPipelineCompleted", "PurgeLedgers", "StartPipeline", "StoreStageOutput", "SubmitGeminiJob"],
+             "PipelineOrchestrator", "PublishPipelineCompleted", "PurgeLedgers", "SendPipelineCallback", "StartPipeline", "StoreStageOutput", "SubmitGeminiJob"],
             names);
     }
 
@@ -53,6 +53,7 @@ public sealed class FunctionsMetadataTests
     [InlineData("StoreStageOutput", "activityTrigger")]
     [InlineData("CancelGeminiJob", "activityTrigger")]
     [InlineData("PublishPipelineCompleted", "activityTrigger")]
+    [InlineData("SendPipelineCallback", "activityTrigger")]
     [InlineData("PurgeLedgers", "timerTrigger")]
     public void Durable_function_has_its_trigger(string function, string trigger)
     {

@@ -48,7 +48,7 @@ public sealed class ServiceProviderTests
         Assert.NotNull(services.GetRequiredService<WebhookDeliveryLedger>());
         Assert.NotNull(services.GetRequiredService<MessageQueues>());
         Assert.Contains(BuiltInPipelines.TranscribeSummarize, services.GetRequiredService<PipelineCatalog>().Names);
-        foreach (var function in new[] { typeof(StartPipeline), typeof(CancelPipeline), typeof(GeminiWebhook), typeof(SubmitGeminiJob), typeof(GetGeminiJob), typeof(StoreStageOutput), typeof(CancelGeminiJob), typeof(PublishPipelineCompleted), typeof(Maintenance.PurgeLedgers) })
+        foreach (var function in new[] { typeof(StartPipeline), typeof(CancelPipeline), typeof(GeminiWebhook), typeof(SubmitGeminiJob), typeof(GetGeminiJob), typeof(StoreStageOutput), typeof(CancelGeminiJob), typeof(PublishPipelineCompleted), typeof(Maintenance.PurgeLedgers), typeof(SendPipelineCallback) })
         {
             Assert.NotNull(ActivatorUtilities.CreateInstance(services, function));
         }

@@ -10,14 +10,15 @@ public sealed class PipelineOrchestratorTests
 {
     private static readonly DateTime Start = new(2026, 11, 25, 12, 0, 0, DateTimeKind.Utc);
 
-    private static PipelineInput Input() => new(
+    private static PipelineInput Input(string? callbackUrl = null) => new(
         "p-1",
         "transcribe-summarize",
         [
             new StagePlan("transcribe", JobKind.Batch, TimeSpan.FromMinutes(15), TimeSpan.FromHours(50)),
             new StagePlan("summarize", JobKind.Batch, TimeSpan.FromMinutes(15), TimeSpan.FromHours(50)),
         ],
-        new Dictionary<string, string> { ["audio"] = "a.mp3" });
+        new Dictionary<string, string> { ["audio"] = "a.mp3" },
+        callbackUrl);
 
     private static (OrchestrationContextMock Context, List<(string Id, StageRunInput Run)> Calls) Context(
         Func<StageRunInput, Task<StageResult>> stage, Task<string?>? cancel = null)
@@ -97,5 +98,41 @@ public sealed class PipelineOrchestratorTests
 
         Assert.Equal(RunState.Cancelled, result.State);
         context.Mock.Verify(c => c.SendEvent("p-1:0-transcribe", EventNames.Cancel, It.IsAny<object>()), Times.Once());
+    }
+
+    [Fact]
+    public async Task A_callback_url_gets_the_result_after_the_queue_message()
+    {
+        var (context, _) = Context(run => Task.FromResult(Succeeded(run)));
+        context.Mock.Setup(c => c.CallActivityAsync(It.Is<TaskName>(n => n.Name == nameof(SendPipelineCallback)), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
+            .Returns(Task.CompletedTask);
+
+        await PipelineOrchestrator.RunAsync(context.Object, Input("https://caller.example/done"));
+
+        context.Mock.Verify(c => c.CallActivityAsync(It.Is<TaskName>(n => n.Name == nameof(SendPipelineCallback)),
+            It.Is<object?>(o => ((CallbackInput)o!).Url == "https://caller.example/done" && ((CallbackInput)o!).Result.State == RunState.Succeeded),
+            It.IsAny<TaskOptions?>()), Times.Once());
+    }
+
+    [Fact]
+    public async Task A_failing_callback_does_not_change_the_pipeline_result()
+    {
+        var (context, _) = Context(run => Task.FromResult(Succeeded(run)));
+        context.Mock.Setup(c => c.CallActivityAsync(It.Is<TaskName>(n => n.Name == nameof(SendPipelineCallback)), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
+            .Returns(Task.FromException(new TaskFailedException(nameof(SendPipelineCallback), 9, new TaskFailureDetails("HttpRequestException", "The callback answered 500.", null, null, null))));
+
+        var result = await PipelineOrchestrator.RunAsync(context.Object, Input("https://caller.example/done"));
+
+        Assert.Equal(RunState.Succeeded, result.State);
+    }
+
+    [Fact]
+    public async Task Without_a_callback_url_no_callback_is_sent()
+    {
+        var (context, _) = Context(run => Task.FromResult(Succeeded(run)));
+
+        await PipelineOrchestrator.RunAsync(context.Object, Input());
+
+        context.Mock.Verify(c => c.CallActivityAsync(It.Is<TaskName>(n => n.Name == nameof(SendPipelineCallback)), It.IsAny<object?>(), It.IsAny<TaskOptions?>()), Times.Never());
     }
 }

@@ -54,6 +54,9 @@ public sealed class PipelineHarness : IAsyncDisposable
 
     public BlobServiceClient Blobs { get; private set; } = null!;
 
+    /// <summary>Requests received on <c>/test-callback</c> (a stand-in for a caller's callback endpoint).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<(IHeaderDictionary Headers, byte[] Body)> Callbacks { get; } = new();
+
     public QueueServiceClient Queues { get; private set; } = null!;
 
     public static async Task<PipelineHarness> StartAsync(
@@ -135,6 +138,11 @@ public sealed class PipelineHarness : IAsyncDisposable
             registry.AddActivityFunc<JobRef, JobSnapshot>(nameof(GetGeminiJob), (_, input) => Create<GetGeminiJob>(sp).Run(input, CancellationToken.None));
             registry.AddActivityFunc<StoreOutputInput, StageOutput>(nameof(StoreStageOutput), (_, input) => Create<StoreStageOutput>(sp).Run(input, CancellationToken.None));
             registry.AddActivityFunc<JobRef, bool>(nameof(CancelGeminiJob), (_, input) => Create<CancelGeminiJob>(sp).Run(input, CancellationToken.None));
+            registry.AddActivityFunc<CallbackInput, bool>(nameof(SendPipelineCallback), async (_, input) =>
+            {
+                await Create<SendPipelineCallback>(sp).Run(input, CancellationToken.None);
+                return true;
+            });
             registry.AddActivityFunc<PipelineResult, bool>(nameof(PublishPipelineCompleted), async (_, input) =>
             {
                 await Create<PublishPipelineCompleted>(sp).Run(input, CancellationToken.None);
@@ -150,6 +158,13 @@ public sealed class PipelineHarness : IAsyncDisposable
 
     private void MapFunctions(WebApplication web)
     {
+        web.MapPost("/test-callback", async (HttpContext ctx) =>
+        {
+            using var buffer = new MemoryStream();
+            await ctx.Request.Body.CopyToAsync(buffer);
+            Callbacks.Enqueue((new HeaderDictionary(ctx.Request.Headers.ToDictionary(h => h.Key, h => h.Value)), buffer.ToArray()));
+            return Results.Ok();
+        });
         web.MapPost("/api/pipelines", (HttpContext ctx) =>
             ExecuteAsync(ctx, Create<StartPipeline>(Services).Run(ctx.Request, Client, ctx.RequestAborted)));
         web.MapGet("/api/pipelines/{id}", (HttpContext ctx, string id) =>
