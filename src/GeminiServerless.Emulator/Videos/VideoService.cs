@@ -41,6 +41,16 @@ internal sealed class VideoOperation
 
     public List<string> VideoFileIds { get; } = [];
 
+    /// <summary>
+    /// The URI of a generated video, always <c>https://</c> like Gemini's: SDK 3.x only takes the file id out of
+    /// <c>https://</c> video URIs (<c>files.download({file: generatedVideo})</c>) and requests it against its own base URL.
+    /// </summary>
+    public static string VideoUri(string baseUrl, string version, string fileId)
+    {
+        var secure = baseUrl.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? "https://" + baseUrl["http://".Length..] : baseUrl;
+        return $"{secure}/{version}/files/{fileId}:download?alt=media";
+    }
+
     public JsonObject ToJson(string baseUrl, string version)
     {
         lock (Gate)
@@ -61,7 +71,7 @@ internal sealed class VideoOperation
             var videoResponse = new JsonObject
             {
                 ["generatedSamples"] = new JsonArray(VideoFileIds
-                    .Select(id => (JsonNode)new JsonObject { ["video"] = new JsonObject { ["uri"] = $"{baseUrl}/{version}/files/{id}:download?alt=media" } })
+                    .Select(id => (JsonNode)new JsonObject { ["video"] = new JsonObject { ["uri"] = VideoUri(baseUrl, version, id) } })
                     .ToArray()),
             };
             if (Filtered)
@@ -164,7 +174,7 @@ internal sealed class VideoService(
                 operation.Done = true;
             }
 
-            var uri = $"{operation.BaseUrl}/{operation.ApiVersion}/files/{ids[0]}:download?alt=media";
+            var uri = VideoOperation.VideoUri(operation.BaseUrl, operation.ApiVersion, ids[0]);
             data["output_file_uri"] = uri;
             data["video_uri"] = uri;
             data["file_name"] = "files/" + ids[0];
