@@ -6,12 +6,18 @@ namespace GeminiServerless.Core.Gemini;
 public sealed class GeminiApiException : Exception
 {
     public GeminiApiException(HttpStatusCode statusCode, string? status, string message, string? reason = null, TimeSpan? retryAfter = null)
+        : this(statusCode, status, message, reason, retryAfter, errorCode: null)
+    {
+    }
+
+    public GeminiApiException(HttpStatusCode statusCode, string? status, string message, string? reason, TimeSpan? retryAfter, string? errorCode)
         : base(message)
     {
         StatusCode = statusCode;
         Status = status;
         Reason = reason;
         RetryAfter = retryAfter;
+        ErrorCode = errorCode;
     }
 
     public GeminiApiException()
@@ -29,7 +35,10 @@ public sealed class GeminiApiException : Exception
     /// <summary>HTTP status of the answer.</summary>
     public HttpStatusCode StatusCode { get; }
 
-    /// <summary>Google's canonical status, e.g. <c>RESOURCE_EXHAUSTED</c>.</summary>
+    /// <summary>
+    /// Google's canonical status, e.g. <c>RESOURCE_EXHAUSTED</c>; for the Interactions API, which answers with a
+    /// string <c>code</c> and no <c>status</c>, that code (e.g. <c>invalid_request</c>).
+    /// </summary>
     public string? Status { get; }
 
     /// <summary><c>ErrorInfo.reason</c> when present, e.g. <c>API_KEY_INVALID</c>.</summary>
@@ -38,8 +47,9 @@ public sealed class GeminiApiException : Exception
     /// <summary>Delay the server asked for (<c>Retry-After</c> or <c>RetryInfo.retryDelay</c>).</summary>
     public TimeSpan? RetryAfter { get; }
 
+    /// <summary>The body's <c>error.code</c> as sent: a number (<c>"429"</c>) or a string code (<c>"invalid_request"</c>).</summary>
+    public string? ErrorCode { get; }
+
     /// <summary>True for answers worth retrying later (408, 429, 500, 502, 503, 504).</summary>
-    public bool IsTransient => StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests
-        or HttpStatusCode.InternalServerError or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable
-        or HttpStatusCode.GatewayTimeout;
+    public bool IsTransient => GeminiErrors.IsRetryableStatus(StatusCode);
 }

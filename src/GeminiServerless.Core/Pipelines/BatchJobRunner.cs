@@ -22,17 +22,7 @@ public sealed class BatchJobRunner : IGeminiJobRunner
     {
         ArgumentNullException.ThrowIfNull(submission);
         var stage = submission.Stage;
-        var request = new GenerateContentRequest
-        {
-            Contents = [new Content { Role = "user", Parts = [.. submission.Parts] }],
-            SystemInstruction = stage.SystemInstruction is null ? null : new Content { Role = "user", Parts = [Part.FromText(stage.SystemInstruction)] },
-            GenerationConfig = new GenerationConfig
-            {
-                Temperature = stage.Generation.Temperature,
-                MaxOutputTokens = stage.Generation.MaxOutputTokens,
-                ResponseMimeType = stage.Generation.ResponseMimeType,
-            },
-        };
+        var request = StageRequests.ToGenerateContent(submission);
         var source = new BatchJobSource
         {
             InlinedRequests = [new InlinedRequest { Request = request, Metadata = new Dictionary<string, string> { ["key"] = stage.Name } }],

@@ -11,6 +11,12 @@ public enum JobKind
 
     /// <summary>A Veo video generation (<c>:predictLongRunning</c>).</summary>
     Video,
+
+    /// <summary>
+    /// A Batch API job whose request is uploaded as a JSONL file (<c>inputConfig.fileName</c>) and whose output is
+    /// read from the responses file, matched by <c>key</c>.
+    /// </summary>
+    BatchFile,
 }
 
 /// <summary>How a pipeline input is given.</summary>
