@@ -58,6 +58,9 @@ public static class AppServices
 
         services.AddSingleton(sp => new PipelineCatalog(BuildDefinitions(sp.GetRequiredService<IOptions<PipelineOptions>>().Value)));
         services.AddTransient<IGeminiJobRunner, BatchJobRunner>();
+        services.AddTransient<IGeminiJobRunner, FileBatchJobRunner>();
+        services.AddTransient<IGeminiJobRunner, InteractionJobRunner>();
+        services.AddTransient<IGeminiJobRunner, VideoJobRunner>();
         services.AddTransient<StageJobService>();
 
         services.Configure<Microsoft.AspNetCore.Mvc.JsonOptions>(o => o.JsonSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
@@ -77,15 +80,12 @@ public static class AppServices
         }
     }
 
-    private static IEnumerable<PipelineDefinition> BuildDefinitions(PipelineOptions options)
-    {
-        var definition = BuiltInPipelines.TranscribeSummarizeDefinition(options.Model);
-        yield return definition with
+    private static IEnumerable<PipelineDefinition> BuildDefinitions(PipelineOptions options) =>
+        BuiltInPipelines.All(options.Model).Select(definition => definition with
         {
             Stages = definition.Stages.Select(s => s with
             {
                 Limits = new StageLimits(options.ReconcileInterval ?? s.Limits.ReconcileInterval, options.StageDeadline ?? s.Limits.Deadline),
             }).ToList(),
-        };
-    }
+        });
 }

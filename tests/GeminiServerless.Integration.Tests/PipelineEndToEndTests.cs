@@ -56,6 +56,36 @@ public sealed class PipelineEndToEndTests(AzuriteFixture azurite, ITestOutputHel
     }
 
     [Fact]
+    public async Task Transcribe_report_runs_a_file_batch_then_a_background_interaction_with_the_same_orchestrators()
+    {
+        await using var harness = await PipelineHarness.StartAsync(azurite, output);
+        await harness.UploadInputAsync("meetings/board.mp3", Audio("board"));
+
+        var id = await harness.StartPipelineAsync(new { pipeline = "transcribe-report", input = new { audio = "meetings/board.mp3", audience = "the board" } });
+        var status = await harness.WaitForEndAsync(id);
+
+        Assert.Equal(RunState.Succeeded, status.State);
+        Assert.Equal(["transcribe", "report"], status.Stages.Select(s => s.Stage));
+        Assert.StartsWith("batches/", status.Stages[0].JobName, StringComparison.Ordinal);
+        var report = await harness.ReadArtifactAsync(status.Stages[1].ArtifactUri!);
+        Assert.False(string.IsNullOrWhiteSpace(report));
+
+        var requests = await EmulatorRecords.RequestsAsync(harness);
+        var deliveries = await EmulatorRecords.DeliveriesAsync(harness);
+        Assert.Single(requests, r => r.Method == "POST" && r.Path.EndsWith(":batchGenerateContent", StringComparison.Ordinal));
+        Assert.Single(requests, r => r.Method == "POST" && r.Path.EndsWith("/interactions", StringComparison.Ordinal));
+        var batchId = status.Stages[0].JobName!.Split('/')[^1];
+        var interactionId = status.Stages[1].JobName!.Split('/')[^1];
+        foreach (var (jobId, getPath) in new[] { (batchId, "/batches/" + batchId), (interactionId, "/interactions/" + interactionId) })
+        {
+            var firstDelivery = deliveries.Where(d => d.JobName.EndsWith(jobId, StringComparison.Ordinal)).Min(d => d.Seq);
+            var gets = requests.Where(r => r.Method == "GET" && r.Path.EndsWith(getPath, StringComparison.Ordinal)).ToList();
+            Assert.NotEmpty(gets);
+            Assert.All(gets, g => Assert.True(g.Seq > firstDelivery, $"GET {getPath} (seq {g.Seq}) came before its webhook (seq {firstDelivery})."));
+        }
+    }
+
+    [Fact]
     public async Task Same_idempotency_key_twice_returns_the_same_pipeline()
     {
         await using var harness = await PipelineHarness.StartAsync(azurite, output);

@@ -88,7 +88,7 @@ public sealed class StageJobService
                 ["pipelineId"] = request.PipelineId,
             },
         };
-        var job = await runner.CreateAsync(new JobSubmission(stage, parts, displayName, webhook), cancellationToken);
+        var job = await runner.CreateOrRecoverAsync(new JobSubmission(stage, parts, displayName, webhook), cancellationToken);
         await _ledger.RecordAsync(request.InstanceId, job, cancellationToken);
         _logger.LogInformation("Stage {InstanceId} submitted {Kind} job {Job}.", request.InstanceId, job.Kind, job.Name);
         return job;

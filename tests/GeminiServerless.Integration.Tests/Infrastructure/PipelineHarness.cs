@@ -65,9 +65,21 @@ public sealed class PipelineHarness : IAsyncDisposable
         Action<EmulatorOptions>? emulator = null,
         IDictionary<string, string?>? settings = null)
     {
-        var harness = new PipelineHarness();
-        await harness.InitializeAsync(azurite, output, emulator, settings);
-        return harness;
+        // A component that probes for a free port and binds it later can lose that port to another test
+        // assembly running in parallel; start again on a fresh set of ports when that happens.
+        for (var attempt = 1; ; attempt++)
+        {
+            var harness = new PipelineHarness();
+            try
+            {
+                await harness.InitializeAsync(azurite, output, emulator, settings);
+                return harness;
+            }
+            catch (IOException ex) when (attempt < 3 && ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                await harness.DisposeAsync();
+            }
+        }
     }
 
     private async Task InitializeAsync(AzuriteFixture azurite, ITestOutputHelper? output, Action<EmulatorOptions>? configureEmulator, IDictionary<string, string?>? settings)
