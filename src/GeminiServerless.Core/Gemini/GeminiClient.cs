@@ -256,7 +256,7 @@ public sealed class GeminiClient : IGeminiFiles, IGeminiBatches, IGeminiModels, 
         try
         {
             response = await _transport.SendAsync(message, cancellationToken, HttpCompletionOption.ResponseHeadersRead);
-            return new ResponseStream(await response.Content.ReadAsStreamAsync(cancellationToken), response, message);
+            return new OwningStream(await response.Content.ReadAsStreamAsync(cancellationToken), response, message);
         }
         catch
         {
@@ -575,33 +575,5 @@ public sealed class GeminiClient : IGeminiFiles, IGeminiBatches, IGeminiModels, 
         }
 
         return total;
-    }
-
-    private sealed class ResponseStream(Stream inner, HttpResponseMessage response, HttpRequestMessage request) : Stream
-    {
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => inner.Length;
-        public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
-        public override void Flush() => inner.Flush();
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => inner.ReadAsync(buffer, offset, count, cancellationToken);
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-                response.Dispose();
-                request.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
     }
 }

@@ -30,19 +30,10 @@ public sealed class GetPipelineStatus
         string id,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(client);
-        if (!PipelineIds.IsValid(id))
-        {
-            return Problems.NotFound($"No pipeline '{id}'.");
-        }
-
-        var instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken);
-        if (instance is null || instance.Name != nameof(PipelineOrchestrator))
-        {
-            return Problems.NotFound($"No pipeline '{id}'.");
-        }
-
-        return new OkObjectResult(await BuildAsync(client, instance, cancellationToken));
+        var instance = await PipelineIds.FindAsync(client, id, getInputsAndOutputs: true, cancellationToken);
+        return instance is null
+            ? Problems.NotFound($"No pipeline '{id}'.")
+            : new OkObjectResult(await BuildAsync(client, instance, cancellationToken));
     }
 
     public static async Task<PipelineStatusResponse> BuildAsync(DurableTaskClient client, OrchestrationMetadata instance, CancellationToken cancellationToken)
@@ -99,14 +90,8 @@ public sealed class CancelPipeline(ILogger<CancelPipeline> logger)
         string id,
         CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(client);
-        if (!PipelineIds.IsValid(id))
-        {
-            return Problems.NotFound($"No pipeline '{id}'.");
-        }
-
-        var instance = await client.GetInstanceAsync(id, getInputsAndOutputs: false, cancellationToken);
-        if (instance is null || instance.Name != nameof(PipelineOrchestrator))
+        var instance = await PipelineIds.FindAsync(client, id, getInputsAndOutputs: false, cancellationToken);
+        if (instance is null)
         {
             return Problems.NotFound($"No pipeline '{id}'.");
         }
@@ -129,4 +114,17 @@ public static class PipelineIds
 
     public static bool IsValid(string? id) =>
         id is { Length: > 2 and <= 64 } && id.StartsWith("p-", StringComparison.Ordinal) && id.AsSpan(2).IndexOfAnyExcept(Hex) < 0;
+
+    /// <summary>The pipeline instance with this id, or null when the id is malformed or names no pipeline.</summary>
+    public static async Task<OrchestrationMetadata?> FindAsync(DurableTaskClient client, string id, bool getInputsAndOutputs, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        if (!IsValid(id))
+        {
+            return null;
+        }
+
+        var instance = await client.GetInstanceAsync(id, getInputsAndOutputs, cancellationToken);
+        return instance?.Name == nameof(PipelineOrchestrator) ? instance : null;
+    }
 }
