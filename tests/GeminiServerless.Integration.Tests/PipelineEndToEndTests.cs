@@ -136,6 +136,57 @@ public sealed class PipelineEndToEndTests(AzuriteFixture azurite, ITestOutputHel
         Assert.DoesNotContain(await EmulatorRecords.DeliveriesAsync(harness), d => d.JobName.EndsWith(jobId, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Webhook_that_arrives_before_the_stage_waits_is_buffered_and_consumed()
+    {
+        // The job completes at once and the create call answers late: the webhook reaches the app while the
+        // submit activity is still running, before the stage waits for the event.
+        await using var harness = await PipelineHarness.StartAsync(azurite, output, emulator: o =>
+        {
+            o.CompletionDelay = TimeSpan.Zero;
+            o.CreateResponseDelay = TimeSpan.FromMilliseconds(1500);
+        });
+        await harness.UploadInputAsync("early.mp3", Audio("early"));
+
+        var id = await harness.StartPipelineAsync(new { pipeline = "transcribe-summarize", input = new { audio = "early.mp3" } });
+        var status = await harness.WaitForEndAsync(id);
+
+        Assert.Equal(RunState.Succeeded, status.State);
+        var requests = await EmulatorRecords.RequestsAsync(harness);
+        var deliveries = await EmulatorRecords.DeliveriesAsync(harness);
+        foreach (var stage in status.Stages)
+        {
+            var jobId = stage.JobName!.Split('/')[^1];
+            var delivered = deliveries.First(d => d.JobName.EndsWith(jobId, StringComparison.Ordinal));
+            Assert.Equal(200, delivered.StatusCode);
+            // Only the authoritative read after the event and the output read: no reconcile poll was needed.
+            Assert.Equal(2, requests.Count(r => r.Method == "GET" && r.Path.EndsWith("/batches/" + jobId, StringComparison.Ordinal)));
+        }
+    }
+
+    [Fact]
+    public async Task Duplicated_and_jittered_deliveries_with_slow_creates_still_make_one_job_per_stage()
+    {
+        await using var harness = await PipelineHarness.StartAsync(azurite, output, emulator: o =>
+        {
+            o.DuplicateDeliveryRate = 1;
+            o.DeliveryJitter = TimeSpan.FromMilliseconds(400);
+            o.CreateResponseDelay = TimeSpan.FromMilliseconds(300);
+            o.RandomSeed = 7;
+        });
+        await harness.UploadInputAsync("chaos.mp3", Audio("chaos"));
+
+        var id = await harness.StartPipelineAsync(new { pipeline = "transcribe-summarize", input = new { audio = "chaos.mp3" } });
+        var status = await harness.WaitForEndAsync(id);
+
+        Assert.Equal(RunState.Succeeded, status.State);
+        var requests = await EmulatorRecords.RequestsAsync(harness);
+        Assert.Equal(2, requests.Count(r => r.Method == "POST" && r.Path.EndsWith(":batchGenerateContent", StringComparison.Ordinal)));
+        var deliveries = await EmulatorRecords.DeliveriesAsync(harness);
+        Assert.All(deliveries.GroupBy(d => d.WebhookId), g => Assert.True(g.Count() >= 2, "Every event should have been delivered twice."));
+        Assert.All(deliveries, d => Assert.Equal(200, d.StatusCode));
+    }
+
     [Theory]
     [InlineData("[emulator:job-failed]", "batch failed")]
     [InlineData("[emulator:job-expired]", "expired")]

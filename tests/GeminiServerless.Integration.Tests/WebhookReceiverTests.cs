@@ -127,6 +127,24 @@ public sealed class WebhookReceiverTests(AzuriteFixture azurite, ITestOutputHelp
     }
 
     [Fact]
+    public async Task Late_event_for_a_finished_stage_is_200_and_dead_lettered()
+    {
+        var stageId = await StartWaitingStageAsync();
+        var pipelineId = stageId.Split(':')[0];
+        await _harness.Client.TerminateInstanceAsync(stageId);
+        await _harness.Client.WaitForInstanceCompletionAsync(stageId);
+        var delivery = "msg_late_" + Guid.NewGuid().ToString("N");
+
+        using var response = await PostAsync(stageId, Envelope("batch.succeeded", "batches/late", stageId), id: delivery);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("dead-lettered", await StatusOf(response));
+        var messages = await _harness.Queues.GetQueueClient("webhook-deadletter").PeekMessagesAsync(32);
+        Assert.Contains(messages.Value, m => m.Body.ToString().Contains(delivery, StringComparison.Ordinal));
+        await _harness.Client.TerminateInstanceAsync(pipelineId);
+    }
+
+    [Fact]
     public async Task Route_id_differing_from_user_metadata_is_400()
     {
         using var response = await PostAsync("p-1:0-transcribe", Envelope("batch.succeeded", "batches/1", "p-2:0-transcribe"));
