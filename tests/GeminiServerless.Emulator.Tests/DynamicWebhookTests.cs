@@ -5,45 +5,29 @@ using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace GeminiServerless.Emulator.Tests;
 
-public sealed class DynamicWebhookTests : IAsyncLifetime
+public sealed class DynamicWebhookTests : EmulatorAndReceiverTest
 {
-    private const string CreatePath = "v1/models/gemini-2.5-flash:batchGenerateContent";
-    private TestEmulator _emulator = null!;
-    private WebhookReceiver _receiver = null!;
-
-    public async Task InitializeAsync()
-    {
-        _emulator = await TestEmulator.StartAsync();
-        _receiver = await WebhookReceiver.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _emulator.DisposeAsync();
-        await _receiver.DisposeAsync();
-    }
-
     [Fact]
     public async Task Inline_batch_with_camelCase_userMetadata_delivers_a_verified_jwt_webhook_and_succeeds_with_the_transcript()
     {
-        var audio = await _emulator.UploadAsync(Requests.AudioBytes(20_000, seed: 21), "audio/mpeg");
-        var expectedTranscript = (await _emulator.PostOkAsync("v1/models/gemini-2.5-flash:generateContent",
+        var audio = await Emulator.UploadAsync(Requests.AudioBytes(20_000, seed: 21), "audio/mpeg");
+        var expectedTranscript = (await Emulator.PostOkAsync("v1/models/gemini-2.5-flash:generateContent",
             Requests.Audio(audio["uri"]!.GetValue<string>())))["candidates"]![0]!["content"]!["parts"]![0]!["text"]!.GetValue<string>();
-        var uri = _receiver.Uri("/api/webhooks/gemini/inst-1");
+        var uri = Receiver.Uri("/api/webhooks/gemini/inst-1");
         var metadata = new JsonObject { ["instanceId"] = "inst-1", ["stage"] = "transcribe", ["nested"] = new JsonObject { ["n"] = 1.5, ["list"] = new JsonArray(1, "two", null) } };
 
-        var created = await _emulator.PostOkAsync(CreatePath, Requests.InlineBatch(
+        var created = await Emulator.PostOkAsync(CreatePath, Requests.InlineBatch(
             "inst-1-transcribe",
             [Requests.Text("Summarise: hello world"), Requests.Audio(audio["uri"]!.GetValue<string>(), "Transcribe.")],
             Requests.Webhook(uri, metadata)));
         var name = created["name"]!.GetValue<string>();
         Assert.Equal("BATCH_STATE_PENDING", created["metadata"]!["state"]!.GetValue<string>());
 
-        var delivery = (await _receiver.WaitForCountAsync(1))[0];
+        var delivery = (await Receiver.WaitForCountAsync(1))[0];
         Assert.Equal("/api/webhooks/gemini/inst-1", delivery.Path);
         Assert.StartsWith("application/json", delivery.Header("content-type"), StringComparison.Ordinal);
         var token = delivery.Header("webhook-signature");
-        var validation = await Signatures.ValidateJwtAsync(_emulator, token, uri);
+        var validation = await Signatures.ValidateJwtAsync(Emulator, token, uri);
         Assert.True(validation.IsValid, validation.Exception?.Message);
         var jwt = (JsonWebToken)validation.SecurityToken;
         Assert.Equal("emulator-key-1", jwt.Kid);
@@ -63,7 +47,7 @@ public sealed class DynamicWebhookTests : IAsyncLifetime
         Assert.True(JsonNode.DeepEquals(metadata, envelope["user_metadata"]));
         Assert.True(JsonNode.DeepEquals(metadata, envelope["data"]!["user_metadata"]));
 
-        var batch = await _emulator.GetOkAsync("v1/" + name);
+        var batch = await Emulator.GetOkAsync("v1/" + name);
         Assert.Equal("BATCH_STATE_SUCCEEDED", batch["metadata"]!["state"]!.GetValue<string>());
         Assert.True(batch["done"]!.GetValue<bool>());
         var responses = (JsonArray)batch["metadata"]!["output"]!["inlinedResponses"]!["inlinedResponses"]!;
@@ -78,18 +62,18 @@ public sealed class DynamicWebhookTests : IAsyncLifetime
     [Fact]
     public async Task Inline_batch_with_snake_case_user_metadata_echoes_it()
     {
-        var uri = _receiver.Uri("/hook/snake");
+        var uri = Receiver.Uri("/hook/snake");
         var metadata = new JsonObject { ["instanceId"] = "inst-2", ["stage"] = "summarize" };
         var body = Requests.InlineBatch("snake", [Requests.Text("hi")], Requests.Webhook(uri, metadata, "user_metadata"));
 
-        var created = await _emulator.PostOkAsync(CreatePath, body);
+        var created = await Emulator.PostOkAsync(CreatePath, body);
 
-        var delivery = (await _receiver.WaitForCountAsync(1))[0];
+        var delivery = (await Receiver.WaitForCountAsync(1))[0];
         var envelope = JsonNode.Parse(delivery.Body)!;
         Assert.True(JsonNode.DeepEquals(metadata, envelope["user_metadata"]));
         Assert.True(JsonNode.DeepEquals(metadata, envelope["data"]!["user_metadata"]));
         Assert.Equal(created["name"]!.GetValue<string>(), envelope["data"]!["id"]!.GetValue<string>());
-        Assert.True((await Signatures.ValidateJwtAsync(_emulator, delivery.Header("webhook-signature"), uri)).IsValid);
+        Assert.True((await Signatures.ValidateJwtAsync(Emulator, delivery.Header("webhook-signature"), uri)).IsValid);
     }
 
     [Fact]
@@ -98,40 +82,40 @@ public sealed class DynamicWebhookTests : IAsyncLifetime
         var body = JsonNode.Parse("""
             {"batch":{"display_name":"snake-batch","input_config":{"requests":{"requests":[{"request":{"contents":[{"parts":[{"text":"hello there"}]}]}}]}},
                       "webhook_config":{"uris":["@@0@@"],"user_metadata":{"k":"v"}}}}
-            """.Replace("@@0@@", _receiver.Uri("/snake-fields"), StringComparison.Ordinal))!;
+            """.Replace("@@0@@", Receiver.Uri("/snake-fields"), StringComparison.Ordinal))!;
 
-        var created = await _emulator.PostOkAsync(CreatePath, body);
+        var created = await Emulator.PostOkAsync(CreatePath, body);
 
         Assert.Equal("snake-batch", created["metadata"]!["displayName"]!.GetValue<string>());
-        var delivery = (await _receiver.WaitForCountAsync(1))[0];
+        var delivery = (await Receiver.WaitForCountAsync(1))[0];
         Assert.Equal("v", JsonNode.Parse(delivery.Body)!["user_metadata"]!["k"]!.GetValue<string>());
     }
 
     [Fact]
     public async Task Every_uri_gets_the_event_with_its_own_audience_and_the_same_webhook_id()
     {
-        var first = _receiver.Uri("/one");
-        var second = _receiver.Uri("/two");
+        var first = Receiver.Uri("/one");
+        var second = Receiver.Uri("/two");
         var config = new JsonObject { ["uris"] = new JsonArray(first, second) };
 
-        await _emulator.PostOkAsync(CreatePath, Requests.InlineBatch("two-uris", [Requests.Text("hi")], config));
+        await Emulator.PostOkAsync(CreatePath, Requests.InlineBatch("two-uris", [Requests.Text("hi")], config));
 
-        var deliveries = await _receiver.WaitForCountAsync(2);
+        var deliveries = await Receiver.WaitForCountAsync(2);
         Assert.Equal(["/one", "/two"], deliveries.Select(d => d.Path).Order(StringComparer.Ordinal));
         Assert.Single(deliveries.Select(d => d.Header("webhook-id")).Distinct());
         foreach (var delivery in deliveries)
         {
-            Assert.True((await Signatures.ValidateJwtAsync(_emulator, delivery.Header("webhook-signature"), delivery.Url)).IsValid);
-            Assert.False((await Signatures.ValidateJwtAsync(_emulator, delivery.Header("webhook-signature"), delivery.Path == "/one" ? second : first)).IsValid);
+            Assert.True((await Signatures.ValidateJwtAsync(Emulator, delivery.Header("webhook-signature"), delivery.Url)).IsValid);
+            Assert.False((await Signatures.ValidateJwtAsync(Emulator, delivery.Header("webhook-signature"), delivery.Path == "/one" ? second : first)).IsValid);
         }
     }
 
     [Fact]
     public async Task Tampered_body_no_longer_matches_body_sha256()
     {
-        await _emulator.PostOkAsync(CreatePath, Requests.InlineBatch("tamper", [Requests.Text("hi")], Requests.Webhook(_receiver.Uri("/t"))));
+        await Emulator.PostOkAsync(CreatePath, Requests.InlineBatch("tamper", [Requests.Text("hi")], Requests.Webhook(Receiver.Uri("/t"))));
 
-        var delivery = (await _receiver.WaitForCountAsync(1))[0];
+        var delivery = (await Receiver.WaitForCountAsync(1))[0];
         var jwt = new JsonWebToken(delivery.Header("webhook-signature"));
         var tampered = delivery.Body.ToArray();
         tampered[^2] ^= 1;

@@ -4,24 +4,8 @@ using GeminiServerless.Emulator.Tests.Infrastructure;
 
 namespace GeminiServerless.Emulator.Tests;
 
-public sealed class StaticWebhookTests : IAsyncLifetime
+public sealed class StaticWebhookTests : EmulatorAndReceiverTest
 {
-    private const string CreatePath = "v1/models/gemini-2.5-flash:batchGenerateContent";
-    private TestEmulator _emulator = null!;
-    private WebhookReceiver _receiver = null!;
-
-    public async Task InitializeAsync()
-    {
-        _emulator = await TestEmulator.StartAsync();
-        _receiver = await WebhookReceiver.StartAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _emulator.DisposeAsync();
-        await _receiver.DisposeAsync();
-    }
-
     [Fact]
     public async Task Create_returns_the_secret_once()
     {
@@ -29,8 +13,8 @@ public sealed class StaticWebhookTests : IAsyncLifetime
         var id = created["id"]!.GetValue<string>();
         var secret = created["new_signing_secret"]!.GetValue<string>();
 
-        var fetched = await _emulator.GetOkAsync($"v1/webhooks/{id}");
-        var listed = await _emulator.GetOkAsync("v1/webhooks?page_size=10");
+        var fetched = await Emulator.GetOkAsync($"v1/webhooks/{id}");
+        var listed = await Emulator.GetOkAsync("v1/webhooks?page_size=10");
 
         Assert.StartsWith("whsec_", secret, StringComparison.Ordinal);
         Assert.Equal(32, Convert.FromBase64String(secret["whsec_".Length..]).Length);
@@ -46,12 +30,12 @@ public sealed class StaticWebhookTests : IAsyncLifetime
         var subscribed = await CreateWebhookAsync("/subscribed", "batch.succeeded");
         await CreateWebhookAsync("/other-event", "batch.failed");
         var disabled = await CreateWebhookAsync("/disabled", "batch.succeeded");
-        await _emulator.SendAsync(HttpMethod.Patch, $"v1/webhooks/{disabled["id"]}?update_mask=state", new JsonObject { ["state"] = "disabled" });
+        await Emulator.SendAsync(HttpMethod.Patch, $"v1/webhooks/{disabled["id"]}?update_mask=state", new JsonObject { ["state"] = "disabled" });
 
-        var name = (await _emulator.PostOkAsync(CreatePath, Requests.InlineBatch("static", [Requests.Text("a")])))["name"]!.GetValue<string>();
-        var delivery = (await _receiver.WaitForCountAsync(1))[0];
-        await _emulator.PostOkAsync(CreatePath, Requests.InlineBatch("control", [Requests.Text("b")], Requests.Webhook(_receiver.Uri("/control"))));
-        await _receiver.WaitForCountAsync(2);
+        var name = (await Emulator.PostOkAsync(CreatePath, Requests.InlineBatch("static", [Requests.Text("a")])))["name"]!.GetValue<string>();
+        var delivery = (await Receiver.WaitForCountAsync(1))[0];
+        await Emulator.PostOkAsync(CreatePath, Requests.InlineBatch("control", [Requests.Text("b")], Requests.Webhook(Receiver.Uri("/control"))));
+        await Receiver.WaitForCountAsync(2);
 
         Assert.Equal("/subscribed", delivery.Path);
         Assert.True(Signatures.VerifyStandard(delivery, subscribed["new_signing_secret"]!.GetValue<string>()));
@@ -59,7 +43,7 @@ public sealed class StaticWebhookTests : IAsyncLifetime
         var envelope = JsonNode.Parse(delivery.Body)!;
         Assert.Equal("batch.succeeded", envelope["type"]!.GetValue<string>());
         Assert.Equal(name, envelope["data"]!["id"]!.GetValue<string>());
-        Assert.DoesNotContain(_receiver.Received, r => r.Path is "/other-event" or "/disabled");
+        Assert.DoesNotContain(Receiver.Received, r => r.Path is "/other-event" or "/disabled");
     }
 
     [Fact]
@@ -69,18 +53,18 @@ public sealed class StaticWebhookTests : IAsyncLifetime
         var id = created["id"]!.GetValue<string>();
         var original = created["new_signing_secret"]!.GetValue<string>();
 
-        var rotated = (await _emulator.PostOkAsync($"v1/webhooks/{id}:rotateSigningSecret", new JsonObject { ["revocation_behavior"] = "revoke_previous_secrets_after_h24" }))["secret"]!.GetValue<string>();
-        await _emulator.PostOkAsync(CreatePath, Requests.InlineBatch("r1", [Requests.Text("a")]));
-        var overlap = (await _receiver.WaitForCountAsync(1))[0];
+        var rotated = (await Emulator.PostOkAsync($"v1/webhooks/{id}:rotateSigningSecret", new JsonObject { ["revocation_behavior"] = "revoke_previous_secrets_after_h24" }))["secret"]!.GetValue<string>();
+        await Emulator.PostOkAsync(CreatePath, Requests.InlineBatch("r1", [Requests.Text("a")]));
+        var overlap = (await Receiver.WaitForCountAsync(1))[0];
 
         Assert.Equal(2, overlap.Header("webhook-signature").Split(' ').Length);
         Assert.True(Signatures.VerifyStandard(overlap, original));
         Assert.True(Signatures.VerifyStandard(overlap, rotated));
-        Assert.Equal(2, ((JsonArray)(await _emulator.GetOkAsync($"v1/webhooks/{id}"))["signing_secrets"]!).Count);
+        Assert.Equal(2, ((JsonArray)(await Emulator.GetOkAsync($"v1/webhooks/{id}"))["signing_secrets"]!).Count);
 
-        var latest = (await _emulator.PostOkAsync($"v1/webhooks/{id}:rotateSigningSecret", new JsonObject { ["revocation_behavior"] = "revoke_previous_secrets_immediately" }))["secret"]!.GetValue<string>();
-        await _emulator.PostOkAsync(CreatePath, Requests.InlineBatch("r2", [Requests.Text("a")]));
-        var after = (await _receiver.WaitForCountAsync(2))[1];
+        var latest = (await Emulator.PostOkAsync($"v1/webhooks/{id}:rotateSigningSecret", new JsonObject { ["revocation_behavior"] = "revoke_previous_secrets_immediately" }))["secret"]!.GetValue<string>();
+        await Emulator.PostOkAsync(CreatePath, Requests.InlineBatch("r2", [Requests.Text("a")]));
+        var after = (await Receiver.WaitForCountAsync(2))[1];
 
         Assert.Single(after.Header("webhook-signature").Split(' '));
         Assert.True(Signatures.VerifyStandard(after, latest));
@@ -92,8 +76,8 @@ public sealed class StaticWebhookTests : IAsyncLifetime
     {
         var created = await CreateWebhookAsync("/ping", "batch.succeeded");
 
-        var answer = await _emulator.PostOkAsync($"v1/webhooks/{created["id"]}:ping", null);
-        var delivery = (await _receiver.WaitForCountAsync(1))[0];
+        var answer = await Emulator.PostOkAsync($"v1/webhooks/{created["id"]}:ping", null);
+        var delivery = (await Receiver.WaitForCountAsync(1))[0];
 
         Assert.Equal("{}", answer.ToJsonString());
         Assert.Equal("webhook.ping", JsonNode.Parse(delivery.Body)!["type"]!.GetValue<string>());
@@ -106,23 +90,23 @@ public sealed class StaticWebhookTests : IAsyncLifetime
         var created = await CreateWebhookAsync("/update", "batch.succeeded");
         var id = created["id"]!.GetValue<string>();
 
-        var (status, updated) = await _emulator.SendAsync(HttpMethod.Patch, $"v1/webhooks/{id}?update_mask=subscribed_events",
+        var (status, updated) = await Emulator.SendAsync(HttpMethod.Patch, $"v1/webhooks/{id}?update_mask=subscribed_events",
             new JsonObject { ["subscribed_events"] = new JsonArray("batch.failed"), ["name"] = "ignored" });
-        var (deleted, deleteBody) = await _emulator.SendAsync(HttpMethod.Delete, $"v1/webhooks/{id}");
+        var (deleted, deleteBody) = await Emulator.SendAsync(HttpMethod.Delete, $"v1/webhooks/{id}");
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(["batch.failed"], ((JsonArray)updated!["subscribed_events"]!).Select(e => e!.GetValue<string>()));
         Assert.Equal("hook", updated["name"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.OK, deleted);
         Assert.Equal("{}", deleteBody!.ToJsonString());
-        Assert.Equal(HttpStatusCode.NotFound, (await _emulator.GetAsync($"v1/webhooks/{id}")).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await Emulator.GetAsync($"v1/webhooks/{id}")).Status);
     }
 
     private Task<JsonObject> CreateWebhookAsync(string path, params string[] events) =>
-        _emulator.PostOkAsync("v1/webhooks", new JsonObject
+        Emulator.PostOkAsync("v1/webhooks", new JsonObject
         {
             ["name"] = "hook",
-            ["uri"] = _receiver.Uri(path),
+            ["uri"] = Receiver.Uri(path),
             ["subscribed_events"] = new JsonArray(events.Select(e => (JsonNode)JsonValue.Create(e)).ToArray()),
         });
 }
