@@ -31,6 +31,23 @@ public static class EmulatorRecords
             .ToList();
     }
 
+    /// <summary>
+    /// Reads the delivery log until every attempt has been answered and <paramref name="complete"/> holds
+    /// (deliveries run in the background and may still be in flight when a pipeline ends), or 15 s pass.
+    /// </summary>
+    public static async Task<IReadOnlyList<EmulatorDelivery>> SettledDeliveriesAsync(PipelineHarness harness, Func<IReadOnlyList<EmulatorDelivery>, bool> complete)
+    {
+        var until = DateTime.UtcNow.AddSeconds(15);
+        var deliveries = await DeliveriesAsync(harness);
+        while (DateTime.UtcNow < until && (deliveries.Any(d => d.StatusCode is null) || !complete(deliveries)))
+        {
+            await Task.Delay(100);
+            deliveries = await DeliveriesAsync(harness);
+        }
+
+        return deliveries;
+    }
+
     private static JsonElement Items(JsonElement root, string name) =>
         root.ValueKind == JsonValueKind.Object && root.TryGetProperty(name, out var items) ? items : root;
 }
