@@ -25,6 +25,9 @@ public sealed class DeploymentFixture : IAsyncLifetime
 
     public string BicepPath { get; private set; } = string.Empty;
 
+    /// <summary>pwsh.dll of the PowerShell .NET tool package (run it with <c>dotnet</c>).</summary>
+    public string PowerShellPath { get; } = LocatePackageFile("powershell", "PowerShellVersion", "tools", "net10.0", "any", "unix", "pwsh.dll");
+
     public ProcessResult Build { get; private set; } = new(-1, string.Empty, string.Empty);
 
     public ProcessResult Lint { get; private set; } = new(-1, string.Empty, string.Empty);
@@ -87,32 +90,11 @@ public sealed class DeploymentFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// {packages}/azure.bicep.commandline.linux-x64/{version}/tools/bicep, where {packages} is NUGET_PACKAGES, the
-    /// packages folder this project restored into, or ~/.nuget/packages. Makes the file executable if needed.
+    /// {packages}/azure.bicep.commandline.linux-x64/{version}/tools/bicep. Makes the file executable if needed.
     /// </summary>
     private static string LocateBicep()
     {
-        var metadata = typeof(DeploymentFixture).Assembly
-            .GetCustomAttributes<AssemblyMetadataAttribute>()
-            .ToDictionary(attribute => attribute.Key, attribute => attribute.Value);
-        var version = metadata.GetValueOrDefault("BicepCliVersion")
-            ?? throw new InvalidOperationException("The test assembly does not record BicepCliVersion.");
-
-        var packageRoots = new[]
-            {
-                Environment.GetEnvironmentVariable("NUGET_PACKAGES"),
-                metadata.GetValueOrDefault("NuGetPackageRoot"),
-                Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"),
-            }
-            .Where(root => !string.IsNullOrWhiteSpace(root))
-            .Select(root => Path.Combine(root!, BicepPackageId, version, "tools", "bicep"))
-            .ToList();
-
-        var bicep = packageRoots.FirstOrDefault(File.Exists)
-            ?? throw new FileNotFoundException(
-                $"Bicep CLI {version} not found (restore tests/GeminiServerless.Infra.Tests first). Looked in: "
-                + string.Join(", ", packageRoots));
-
+        var bicep = LocatePackageFile(BicepPackageId, "BicepCliVersion", "tools", "bicep");
         if (!OperatingSystem.IsWindows())
         {
             var mode = File.GetUnixFileMode(bicep);
@@ -123,6 +105,34 @@ public sealed class DeploymentFixture : IAsyncLifetime
         }
 
         return bicep;
+    }
+
+    /// <summary>
+    /// A file of a package that this project downloads (PackageDownload): {packages}/{id}/{version}/{path}, where
+    /// {packages} is NUGET_PACKAGES, the packages folder this project restored into, or ~/.nuget/packages.
+    /// </summary>
+    private static string LocatePackageFile(string packageId, string versionKey, params string[] path)
+    {
+        var metadata = typeof(DeploymentFixture).Assembly
+            .GetCustomAttributes<AssemblyMetadataAttribute>()
+            .ToDictionary(attribute => attribute.Key, attribute => attribute.Value);
+        var version = metadata.GetValueOrDefault(versionKey)
+            ?? throw new InvalidOperationException($"The test assembly does not record {versionKey}.");
+
+        var candidates = new[]
+            {
+                Environment.GetEnvironmentVariable("NUGET_PACKAGES"),
+                metadata.GetValueOrDefault("NuGetPackageRoot"),
+                Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"),
+            }
+            .Where(root => !string.IsNullOrWhiteSpace(root))
+            .Select(root => Path.Combine([root!, packageId, version, .. path]))
+            .ToList();
+
+        return candidates.FirstOrDefault(File.Exists)
+            ?? throw new FileNotFoundException(
+                $"{packageId} {version} not found (restore tests/GeminiServerless.Infra.Tests first). Looked in: "
+                + string.Join(", ", candidates));
     }
 }
 
