@@ -155,19 +155,11 @@ public static class GeminiBatchFiles
     }
 
     /// <summary>A read-only stream that serialises the requests as JSONL while it is read.</summary>
-    private sealed class JsonlStream(IReadOnlyList<BatchFileRequest> requests) : Stream
+    private sealed class JsonlStream(IReadOnlyList<BatchFileRequest> requests) : GeneratingStream
     {
         private int _next;
         private byte[] _line = [];
         private int _lineOffset;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
@@ -193,19 +185,5 @@ public static class GeminiBatchFiles
 
             return written;
         }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            ValueTask.FromResult(Read(buffer.Span));
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            Task.FromResult(Read(buffer.AsSpan(offset, count)));
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -20,17 +20,7 @@ public static class BuiltInPipelines
             new PipelineInputDefinition("focus", InputKind.Text, Required: false, Default: "the main points, decisions and action items", MaxLength: 500),
         ],
         [
-            new StageDefinition(
-                "transcribe",
-                JobKind.Batch,
-                model,
-                [
-                    PartTemplate.FromMedia("{{input.audio}}"),
-                    PartTemplate.FromText("Generate a complete, verbatim transcript of the speech in {{input.language}}. Label speakers as Speaker 1, Speaker 2, and so on. Output only the transcript."),
-                ],
-                SystemInstruction: "You are a careful transcriber. Never summarize or omit speech.",
-                new GenerationSettings(Temperature: 0, MaxOutputTokens: 65536),
-                new StageLimits(ReconcileInterval: TimeSpan.FromMinutes(15), Deadline: TimeSpan.FromHours(50))),
+            TranscribeStage(JobKind.Batch, model, " in {{input.language}}"),
             new StageDefinition(
                 "summarize",
                 JobKind.Batch,
@@ -55,17 +45,7 @@ public static class BuiltInPipelines
             new PipelineInputDefinition("audience", InputKind.Text, Required: false, Default: "the people who missed the meeting", MaxLength: 200),
         ],
         [
-            new StageDefinition(
-                "transcribe",
-                JobKind.BatchFile,
-                model,
-                [
-                    PartTemplate.FromMedia("{{input.audio}}"),
-                    PartTemplate.FromText("Generate a complete, verbatim transcript of the speech. Label speakers as Speaker 1, Speaker 2, and so on. Output only the transcript."),
-                ],
-                SystemInstruction: "You are a careful transcriber. Never summarize or omit speech.",
-                new GenerationSettings(Temperature: 0, MaxOutputTokens: 65536),
-                new StageLimits(ReconcileInterval: TimeSpan.FromMinutes(15), Deadline: TimeSpan.FromHours(50))),
+            TranscribeStage(JobKind.BatchFile, model),
             new StageDefinition(
                 "report",
                 JobKind.Interaction,
@@ -77,4 +57,17 @@ public static class BuiltInPipelines
                 new GenerationSettings(Temperature: 0.3, MaxOutputTokens: 8192),
                 new StageLimits(ReconcileInterval: TimeSpan.FromMinutes(10), Deadline: TimeSpan.FromHours(6))),
         ]);
+
+    /// <summary>The transcription stage both built-in pipelines start with: the uploaded audio and a transcript prompt.</summary>
+    private static StageDefinition TranscribeStage(JobKind kind, string model, string languageClause = "") => new(
+        "transcribe",
+        kind,
+        model,
+        [
+            PartTemplate.FromMedia("{{input.audio}}"),
+            PartTemplate.FromText($"Generate a complete, verbatim transcript of the speech{languageClause}. Label speakers as Speaker 1, Speaker 2, and so on. Output only the transcript."),
+        ],
+        SystemInstruction: "You are a careful transcriber. Never summarize or omit speech.",
+        new GenerationSettings(Temperature: 0, MaxOutputTokens: 65536),
+        new StageLimits(ReconcileInterval: TimeSpan.FromMinutes(15), Deadline: TimeSpan.FromHours(50)));
 }

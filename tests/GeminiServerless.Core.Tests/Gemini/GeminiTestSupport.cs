@@ -143,19 +143,11 @@ internal static class TestClients
 }
 
 /// <summary>A read-only, non-seekable stream of <c>length</c> bytes: byte i is <c>(byte)(i * 31 + 7)</c>.</summary>
-internal sealed class PatternStream(long length) : Stream
+internal sealed class PatternStream(long length) : GeneratingStream
 {
     private long _position;
 
     public static byte At(long i) => unchecked((byte)((i * 31) + 7));
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -168,14 +160,4 @@ internal sealed class PatternStream(long length) : Stream
         _position += n;
         return n;
     }
-
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(buffer.Span));
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
